@@ -1,0 +1,92 @@
+"""Request and response bodies of operations and their members."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.accounts.schemas import Country, StrictModel
+
+OPERATION_CODE_PATTERN = r"^[a-z0-9-]{2,64}$"
+Role = Literal["ocu", "ncp", "user"]
+Status = Literal["active", "closed"]
+OperationCode = Annotated[
+    str, Field(pattern=OPERATION_CODE_PATTERN, min_length=2, max_length=64)
+]
+OperationName = Annotated[str, Field(min_length=1, max_length=200)]
+Description = Annotated[str, Field(max_length=20_000)]
+
+
+class Phase(StrictModel):
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> Phase:
+        if self.start > self.end:
+            raise ValueError(
+                f"start {self.start.isoformat()} is after end {self.end.isoformat()}; "
+                "start must be no later than end"
+            )
+        return self
+
+
+class Phases(StrictModel):
+    pre_operational: Phase | None = None
+    operational: Phase | None = None
+    post_operational: Phase | None = None
+
+    def as_json(self) -> dict[str, dict[str, str]]:
+        return {
+            name: {"start": phase.start.isoformat(), "end": phase.end.isoformat()}
+            for name, phase in (
+                ("pre_operational", self.pre_operational),
+                ("operational", self.operational),
+                ("post_operational", self.post_operational),
+            )
+            if phase is not None
+        }
+
+
+class OperationCreate(StrictModel):
+    code: OperationCode
+    name: OperationName
+    description: Description = ""
+    phases: Phases = Field(default_factory=Phases)
+
+
+class OperationUpdate(StrictModel):
+    name: OperationName | None = None
+    description: Description | None = None
+    phases: Phases | None = None
+    status: Status | None = None
+
+
+class OperationPublic(BaseModel):
+    code: str
+    name: str
+    description: str
+    phases: dict[str, dict[str, str]]
+    status: Status
+    member_count: int
+
+
+class MemberUser(BaseModel):
+    id: str
+    username: str
+    display_name: str
+
+
+class MemberPublic(BaseModel):
+    user: MemberUser
+    role: Role
+    country: str
+
+
+class MemberPut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role
+    country: Country | None = None
