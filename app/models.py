@@ -194,6 +194,7 @@ class Message(Base):
     # Case- and diacritic-folded subject, body text and text fields.
     search_text: Mapped[str] = mapped_column(Text, default="")
     recipient_count: Mapped[int] = mapped_column(Integer)
+    attachment_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -224,6 +224,7 @@ def upgrade() -> None:
         sa.Column("thread_id", sa.String(length=32), nullable=False),
         sa.Column("search_text", sa.Text(), nullable=False),
         sa.Column("recipient_count", sa.Integer(), nullable=False),
+        sa.Column("attachment_count", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["forward_of_id"],
