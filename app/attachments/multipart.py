@@ -1,0 +1,108 @@
+"""Stream the `file` part of a multipart/form-data request body.
+
+FastAPI's `UploadFile` spools the whole body before the handler runs, so the
+size limit could only be checked afterwards. This reader feeds the request
+stream to python-multipart's push parser and yields the file's bytes as they
+arrive, so the store can stop writing the moment the limit is passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from python_multipart import MultipartParser
+from python_multipart.multipart import parse_options_header
+from starlette.requests import Request
+
+from app.errors import InvalidInput
+
+FILE_FIELD = "file"
+
+
+class FilePartReader:
+    """Yields the bytes of the form field `file`; other fields are skipped."""
+
+    def __init__(self, request: Request) -> None:
+        self._request = request
+        content_type = request.headers.get("content-type", "")
+        kind, options = parse_options_header(content_type)
+        boundary = options.get(b"boundary")
+        if kind != b"multipart/form-data" or not boundary:
+            raise InvalidInput.single(
+                "file",
+                "send the file as multipart/form-data with a part named 'file'",
+            )
+        self.filename: str | None = None
+        self.found = False
+        self._header_name = bytearray()
+        self._header_value = bytearray()
+        self._part_headers: dict[bytes, bytes] = {}
+        self._in_file = False
+        self._file_done = False
+        self._pending: list[bytes] = []
+        self._parser = MultipartParser(
+            boundary,
+            callbacks={
+                "on_part_begin": self._on_part_begin,
+                "on_header_field": self._on_header_field,
+                "on_header_value": self._on_header_value,
+                "on_header_end": self._on_header_end,
+                "on_headers_finished": self._on_headers_finished,
+                "on_part_data": self._on_part_data,
+                "on_part_end": self._on_part_end,
+            },
+        )
+
+    def _on_part_begin(self) -> None:
+        self._part_headers = {}
+
+    def _on_header_field(self, data: bytes, start: int, end: int) -> None:
+        self._header_name += data[start:end]
+
+    def _on_header_value(self, data: bytes, start: int, end: int) -> None:
+        self._header_value += data[start:end]
+
+    def _on_header_end(self) -> None:
+        name = bytes(self._header_name).lower()
+        self._part_headers[name] = bytes(self._header_value)
+        self._header_name.clear()
+        self._header_value.clear()
+
+    def _on_headers_finished(self) -> None:
+        disposition = self._part_headers.get(b"content-disposition", b"")
+        _, options = parse_options_header(disposition)
+        is_file = options.get(b"name") == FILE_FIELD.encode() and not self.found
+        self._in_file = is_file
+        if is_file:
+            self.found = True
+            raw_name = options.get(b"filename", b"")
+            self.filename = raw_name.decode("utf-8", errors="replace")
+
+    def _on_part_data(self, data: bytes, start: int, end: int) -> None:
+        if self._in_file:
+            self._pending.append(data[start:end])
+
+    def _on_part_end(self) -> None:
+        if self._in_file:
+            self._file_done = True
+        self._in_file = False
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        """Yield the file's bytes; the rest of the body is parsed and dropped."""
+        async for chunk in self._request.stream():
+            if not chunk:
+                continue
+            self._parser.write(chunk)
+            if self._pending:
+                data = b"".join(self._pending)
+                self._pending.clear()
+                yield data
+        self._parser.finalize()
+        if self._pending:
+            data = b"".join(self._pending)
+            self._pending.clear()
+            yield data
+        if not self.found:
+            raise InvalidInput.single(
+                "file", "is missing: the form has no part named 'file'"
+            )
