@@ -297,20 +297,13 @@ def attachment_public(attachment: Attachment) -> AttachmentPublic:
 async def read_message(
     session: AsyncSession, access: MemberAccess, message: Message
 ) -> MessagePublic:
-    """Build the full message the caller opened, and record the read."""
+    """Build the full message the caller opened; the router records the read."""
     from app.messages.references import original_attachments
 
     sender_name = await session.scalar(
         select(User.display_name).where(User.id == message.sender_id)
     )
     attachments = await original_attachments(session, message.id)
-    record(
-        session,
-        access.operation.id,
-        access.user.id,
-        "message.read",
-        {"message_id": message.id},
-    )
     return message_public(
         message, access.operation.code, sender_name or "", attachments
     )
