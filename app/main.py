@@ -17,6 +17,7 @@ from app.accounts.tokens import TokenSigner
 from app.config import Settings, get_settings
 from app.context import AppContext, Context
 from app.db import create_engine, create_sessionmaker
+from app.docs_page import install_docs
 from app.errors import install_error_handlers, problem_response
 from app.logs import configure_logging
 from app.mailbox.cursors import EventCursorCodec
@@ -102,7 +103,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         summary="Closed-user-group messaging for joint customs and police operations.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
+    install_docs(app)
     install_error_handlers(app)
 
     api = APIRouter(prefix=API_PREFIX)

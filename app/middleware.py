@@ -44,9 +44,7 @@ class RequestContextMiddleware:
                     (b"x-frame-options", b"DENY"),
                 ]
                 existing = {name.lower() for name, _ in message.get("headers", [])}
-                if b"content-security-policy" not in existing and not scope[
-                    "path"
-                ].startswith(("/docs", "/redoc")):
+                if b"content-security-policy" not in existing:
                     extra.append(
                         (b"content-security-policy", CONTENT_SECURITY_POLICY.encode())
                     )
