@@ -97,4 +97,6 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
                 await commit(session)
 
 
-Session = Annotated[AsyncSession, Depends(get_session)]
+# The session closes, committing, before the response is sent ("function" scope),
+# so a client never sees a success whose commit then failed.
+Session = Annotated[AsyncSession, Depends(get_session, scope="function")]
