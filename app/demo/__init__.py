@@ -1,0 +1,1 @@
+"""The demo operation: a joint operation of six Mekong countries, loaded once."""
