@@ -107,6 +107,8 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         log_level=settings.log_level.lower(),
         ws_ping_interval=settings.ws_ping_interval_seconds,
         ws_ping_timeout=settings.ws_ping_timeout_seconds,
+        # Client frames are small JSON objects; anything larger is not a client.
+        ws_max_size=64 * 1024,
         proxy_headers=False,
     )
     return 0

@@ -15,18 +15,32 @@ import structlog
 
 logger = structlog.get_logger(__name__)
 
+CLOSE_SHUTDOWN = 1001
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_DEACTIVATED = 4403
+
 
 class Subscriber(Protocol):
-    """What the hub needs of a live connection."""
+    """The interface of a live connection that the hub calls."""
 
     user_id: str
     session_id: str
 
-    def wake(self) -> None: ...
+    def wake(self) -> None:
+        """Read and send the user's events that committed since the last read."""
+        ...
 
-    def drop_operation(self, operation_id: str) -> None: ...
+    def drop_operation(self, operation_id: str) -> None:
+        """Stop sending this operation's events, queued ones included."""
+        ...
 
-    def close_soon(self, code: int, reason: str) -> None: ...
+    def close_soon(self, code: int, reason: str) -> None:
+        """Close the socket with this code without sending queued frames."""
+        ...
+
+    def recheck(self) -> None:
+        """Verify the login again and read new events, as notices may be lost."""
+        ...
 
 
 class Hub:
@@ -39,7 +53,7 @@ class Hub:
     async def stop(self) -> None:
         for subscribers in list(self._by_user.values()):
             for subscriber in list(subscribers):
-                subscriber.close_soon(1001, "server shutting down")
+                subscriber.close_soon(CLOSE_SHUTDOWN, "server shutting down")
         self._by_user.clear()
 
     def subscribe(self, subscriber: Subscriber) -> None:
@@ -80,7 +94,7 @@ class Hub:
 
     def deliver_local_deactivation(self, user_id: str) -> None:
         for subscriber in list(self._by_user.get(user_id, ())):
-            subscriber.close_soon(4403, "account deactivated")
+            subscriber.close_soon(CLOSE_DEACTIVATED, "account deactivated")
 
     def deliver_local_removal(self, user_id: str, operation_id: str) -> None:
         for subscriber in list(self._by_user.get(user_id, ())):
@@ -90,4 +104,13 @@ class Hub:
         for subscribers in list(self._by_user.values()):
             for subscriber in list(subscribers):
                 if subscriber.session_id == session_id:
-                    subscriber.close_soon(4401, "login revoked")
+                    subscriber.close_soon(CLOSE_UNAUTHORIZED, "login revoked")
+
+    def recheck_all(self) -> None:
+        """Make every local connection verify its login and read new events."""
+        count = 0
+        for subscribers in list(self._by_user.values()):
+            for subscriber in list(subscribers):
+                subscriber.recheck()
+                count += 1
+        logger.info("push.recheck_all", connections=count)
