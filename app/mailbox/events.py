@@ -36,7 +36,7 @@ async def allocate_one_each(
         return {}
     ids = sorted(set(user_ids))
     target = User.id.in_(ids)
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         locked = select(User.id).where(target).order_by(User.id).with_for_update()
         target = User.id.in_(locked.scalar_subquery())
     statement = (

@@ -38,7 +38,7 @@ class MailboxItemPublic(BaseModel):
 _sender = aliased(User, name="sender")
 
 
-def item_select() -> Select[Any]:
+def item_select() -> Select[MailboxItem, str, str, str, str, int, str]:
     """Select what one item line shows: the item, its message and its sender."""
     return (
         select(

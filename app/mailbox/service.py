@@ -183,7 +183,7 @@ async def change_items(
 
 async def _lock_owner(session: AsyncSession, user_id: str) -> None:
     statement = select(User.id).where(User.id == user_id)
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         statement = statement.with_for_update()
     await session.execute(statement)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from app.errors import InvalidInput
 from app.messages.text import count_characters, html_text_content
 from app.models import Message
 from app.timefmt import format_utc
@@ -38,25 +39,37 @@ def quote_forward(
 
     The quoted original body is cut (ending in "[…]") when the whole would
     exceed the body limit, so a forward of a long message can still be sent.
+    Raises InvalidInput naming `body` when the sender's own text leaves no room
+    for the quote's header and that mark.
     """
     original_text = (
         html_text_content(original.body)
         if original.body_format == "html"
         else original.body
     )
-    header = "\n".join(_quote_lines(original, sender_name))
+    lines = _quote_lines(original, sender_name)
+    header = "\n".join(lines)
     own_text = html_text_content(body) if body_format == "html" else body
     separator = "\n\n" if own_text else ""
-    used = count_characters(own_text) + len(separator) + len(header) + 2
-    room = max_chars - used
-    if room < count_characters(original_text):
-        keep = max(0, room - len(CUT_MARK))
-        original_text = original_text[:keep] + CUT_MARK
     if body_format == "html":
-        quoted = "".join(
-            f"<p>{html.escape(line)}</p>"
-            for line in _quote_lines(original, sender_name)
-        )
+        # Each line becomes a paragraph, and paragraphs add no characters of text.
+        quote_overhead = sum(len(line) for line in lines)
+    else:
+        quote_overhead = len(separator) + len(header) + 2
+    own_chars = count_characters(own_text)
+    room = max_chars - own_chars - quote_overhead
+    if room < count_characters(original_text):
+        if room < len(CUT_MARK):
+            allowed = max_chars - quote_overhead - len(CUT_MARK)
+            raise InvalidInput.single(
+                "body",
+                f"body has {own_chars:,} characters; a forward allows at most "
+                f"{max(0, allowed):,}, so that the forwarded message's header fits "
+                f"within the {max_chars:,} characters of a body",
+            )
+        original_text = original_text[: room - len(CUT_MARK)] + CUT_MARK
+    if body_format == "html":
+        quoted = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
         paragraphs = "".join(
             f"<p>{html.escape(p)}</p>" for p in original_text.split("\n") if p
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from app.accounts.schemas import Country, StrictModel
 from app.attachments.schemas import AttachmentPublic
@@ -19,7 +19,7 @@ class RecipientSelection(StrictModel):
     """Selectors combined as a union; an omitted or empty selector adds nobody."""
 
     roles: Annotated[list[Role], Field(max_length=3)] = []
-    my_country: bool = False
+    my_country: StrictBool = False
     countries: Annotated[list[Country], Field(max_length=300)] = []
     users: Annotated[list[Id], Field(max_length=MAX_SELECTED_USERS)] = []
 

@@ -77,6 +77,11 @@ async def prepare_send(
     references = await check_references(
         session, access, composed, max_attachments=settings.max_attachments
     )
+    # The quote is added here, so a forward too long for it is 422 before the 409.
+    if references.original is not None and composed.forward_of:
+        composed.body = await _quote_original(
+            session, composed, references.original, settings.max_body_chars
+        )
     recipients: list[Recipient] = []
     if composed.recipients is not None:
         recipients = await resolve_recipients(session, access, composed.recipients)
@@ -88,6 +93,22 @@ async def prepare_send(
         )
     access.require_open()
     return composed, references, recipients
+
+
+async def _quote_original(
+    session: AsyncSession, composed: Composed, original: Message, max_chars: int
+) -> str:
+    """Return the forward's body with the original quoted below it."""
+    sender_name = await session.scalar(
+        select(User.display_name).where(User.id == original.sender_id)
+    )
+    return forwarding.quote_forward(
+        composed.body or "",
+        composed.body_format or "text",
+        original,
+        sender_name or "",
+        max_chars=max_chars,
+    )
 
 
 async def send_message(
@@ -121,17 +142,6 @@ async def write_message(
     if original is not None and subject is None:
         prefix = "re: " if composed.in_reply_to else "fwd: "
         subject = forwarding.prefixed_subject(prefix, original.subject)
-    if original is not None and composed.forward_of:
-        sender_name = await session.scalar(
-            select(User.display_name).where(User.id == original.sender_id)
-        )
-        body = forwarding.quote_forward(
-            body,
-            body_format,
-            original,
-            sender_name or "",
-            max_chars=context.settings.max_body_chars,
-        )
     now = utcnow()
     message = Message(
         id=new_id(),
