@@ -1,0 +1,1 @@
+"""The `cencomm-client` command."""
