@@ -8,15 +8,22 @@ arrive, so the store can stop writing the moment the limit is passed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 
 from python_multipart import MultipartParser
+from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import parse_options_header
 from starlette.requests import Request
 
 from app.errors import InvalidInput
 
 FILE_FIELD = "file"
+# Browsers send LF, CR and `"` in a file name as %0A, %0D and %22, as the WHATWG
+# HTML standard's multipart/form-data encoding requires, and escape nothing
+# else, not even `%`. So a literal "%22" sent by another client is read as `"`.
+_FORM_NAME_ESCAPES = re.compile(r"%22|%0[aAdD]")
+_FORM_NAME_UNESCAPED = {"%22": '"', "%0a": "\n", "%0d": "\r"}
 
 
 class FilePartReader:
@@ -40,18 +47,21 @@ class FilePartReader:
         self._in_file = False
         self._file_done = False
         self._pending: list[bytes] = []
-        self._parser = MultipartParser(
-            boundary,
-            callbacks={
-                "on_part_begin": self._on_part_begin,
-                "on_header_field": self._on_header_field,
-                "on_header_value": self._on_header_value,
-                "on_header_end": self._on_header_end,
-                "on_headers_finished": self._on_headers_finished,
-                "on_part_data": self._on_part_data,
-                "on_part_end": self._on_part_end,
-            },
-        )
+        try:
+            self._parser = MultipartParser(
+                boundary,
+                callbacks={
+                    "on_part_begin": self._on_part_begin,
+                    "on_header_field": self._on_header_field,
+                    "on_header_value": self._on_header_value,
+                    "on_header_end": self._on_header_end,
+                    "on_headers_finished": self._on_headers_finished,
+                    "on_part_data": self._on_part_data,
+                    "on_part_end": self._on_part_end,
+                },
+            )
+        except FormParserError as exc:
+            raise _malformed(exc) from None
 
     def _on_part_begin(self) -> None:
         self._part_headers = {}
@@ -76,7 +86,9 @@ class FilePartReader:
         if is_file:
             self.found = True
             raw_name = options.get(b"filename", b"")
-            self.filename = raw_name.decode("utf-8", errors="replace")
+            self.filename = _unescape_form_name(
+                raw_name.decode("utf-8", errors="replace")
+            )
 
     def _on_part_data(self, data: bytes, start: int, end: int) -> None:
         if self._in_file:
@@ -92,7 +104,10 @@ class FilePartReader:
         async for chunk in self._request.stream():
             if not chunk:
                 continue
-            self._parser.write(chunk)
+            try:
+                self._parser.write(chunk)
+            except FormParserError as exc:
+                raise _malformed(exc) from None
             if self._pending:
                 data = b"".join(self._pending)
                 self._pending.clear()
@@ -106,3 +121,24 @@ class FilePartReader:
             raise InvalidInput.single(
                 "file", "is missing: the form has no part named 'file'"
             )
+        if not self._file_done:
+            # python-multipart's finalize() (0.0.34) accepts a body that stops in a
+            # part, so without this check a cut-off upload would be stored.
+            raise InvalidInput.single(
+                "file",
+                "is incomplete: the request body ended before the closing "
+                "boundary of the 'file' part",
+            )
+
+
+def _malformed(exc: FormParserError) -> InvalidInput:
+    return InvalidInput.single(
+        "file", f"is unreadable: the multipart/form-data body is malformed ({exc})"
+    )
+
+
+def _unescape_form_name(name: str) -> str:
+    """Undo the browsers' %22, %0A and %0D escapes in one pass over the name."""
+    return _FORM_NAME_ESCAPES.sub(
+        lambda match: _FORM_NAME_UNESCAPED[match.group().lower()], name
+    )

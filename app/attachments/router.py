@@ -8,6 +8,7 @@ import structlog
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import FileResponse
 from sqlalchemy import exists, or_, select
+from starlette.requests import ClientDisconnect
 
 from app.attachments.multipart import FilePartReader
 from app.attachments.names import content_disposition, safe_filename
@@ -75,6 +76,17 @@ async def upload_attachment(
                 )
             access.require_open()
             blob = await pending.keep()
+    except ClientDisconnect:
+        # The client is gone, so this 422 is never delivered. Raising it keeps a
+        # dropped upload out of the unhandled-error log.
+        logger.info(
+            "attachment.upload_aborted",
+            operation_id=access.operation.id,
+            user_id=access.user.id,
+        )
+        raise InvalidInput.single(
+            "file", "is incomplete: the client closed the connection during the upload"
+        ) from None
     except BlobTooLarge as exc:
         logger.info(
             "attachment.too_large", operation_id=access.operation.id, limit=limit
