@@ -19,7 +19,6 @@ async def messages_public(
     """Return the messages as the API shows them, in the order given."""
     if not messages:
         return []
-    message_ids = [m.id for m in messages]
     sender_ids = sorted({m.sender_id for m in messages})
     names = dict(
         (
@@ -28,18 +27,29 @@ async def messages_public(
             )
         ).all()
     )
-    attachments: dict[str, list[Attachment]] = defaultdict(list)
-    statement = (
-        select(MessageAttachment.message_id, Attachment)
-        .join(Attachment, Attachment.id == MessageAttachment.attachment_id)
-        .where(MessageAttachment.message_id.in_(message_ids))
-        .order_by(MessageAttachment.message_id, MessageAttachment.position)
-    )
-    for message_id, attachment in (await session.execute(statement)).all():
-        attachments[message_id].append(attachment)
+    attachments = await attachments_by_message(session, messages)
     return [
         message_public(
             m, operation_code, names.get(m.sender_id, ""), attachments.get(m.id, [])
         )
         for m in messages
     ]
+
+
+async def attachments_by_message(
+    session: AsyncSession, messages: Sequence[Message]
+) -> dict[str, list[Attachment]]:
+    """Load the attachments of every message in one query, in their order."""
+    with_attachments = [m.id for m in messages if m.attachment_count]
+    attachments: dict[str, list[Attachment]] = defaultdict(list)
+    if not with_attachments:
+        return attachments
+    statement = (
+        select(MessageAttachment.message_id, Attachment)
+        .join(Attachment, Attachment.id == MessageAttachment.attachment_id)
+        .where(MessageAttachment.message_id.in_(with_attachments))
+        .order_by(MessageAttachment.message_id, MessageAttachment.position)
+    )
+    for message_id, attachment in (await session.execute(statement)).all():
+        attachments[message_id].append(attachment)
+    return attachments

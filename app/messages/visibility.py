@@ -27,7 +27,9 @@ def visible_condition(access: MemberAccess) -> ColumnElement[bool]:
     if access.role != "ncp":
         return and_(in_operation, holds_item)
     country = access.country
+    # The operation id keeps PostgreSQL from scanning every operation's items.
     recipient_of_country = exists().where(
+        MailboxItem.operation_id == access.operation.id,
         MailboxItem.message_id == Message.id,
         MailboxItem.kind == "received",
         MailboxItem.country == country,

@@ -1,0 +1,1 @@
+"""The messages database search and the container number search."""
