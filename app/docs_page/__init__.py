@@ -3,8 +3,9 @@
 FastAPI's default page loads Swagger UI from a CDN and starts it with an
 inline script. Field offices often sit on closed networks and the server's
 Content-Security-Policy forbids inline scripts, so the page, its start-up
-script and the Swagger UI files (from the swagger-ui-bundle package) are all
-served by this server.
+script and the Swagger UI files (from the swagger-ui-bundle-v2 package) are all
+served by this server. Swagger UI 5 is needed to read OpenAPI 3.1, the
+version FastAPI generates.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ START_JS = """window.ui = SwaggerUIBundle({
   dom_id: "#swagger-ui",
   deepLinking: true,
   persistAuthorization: false,
-  oauth2RedirectUrl: window.location.origin + "/docs/oauth2-redirect",
+  oauth2RedirectUrl: window.location.origin + "/docs-assets/oauth2-redirect.html",
   presets: [SwaggerUIBundle.presets.apis],
   layout: "BaseLayout",
 });
@@ -58,7 +59,3 @@ def install_docs(app: FastAPI) -> None:
     @app.get("/docs/start.js", include_in_schema=False)
     async def docs_start() -> Response:
         return Response(START_JS, media_type="text/javascript")
-
-    @app.get("/docs/oauth2-redirect", include_in_schema=False)
-    async def docs_redirect() -> HTMLResponse:
-        return HTMLResponse((assets / "oauth2-redirect.html").read_text())
