@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from app.accounts.schemas import StrictModel
 from app.mailbox.items import MailboxItemPublic
@@ -19,7 +19,7 @@ class MailboxList(BaseModel):
 
 
 class ItemPatch(StrictModel):
-    read: bool | None = None
+    read: StrictBool | None = None
     folder: Literal["archive", "trash", "restore"] | None = None
 
 

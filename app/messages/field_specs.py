@@ -26,6 +26,9 @@ MAX_TEXT_CHARS = 2_000
 MAX_LONG_TEXT_CHARS = 20_000
 MAX_REFERENCE_CHARS = 255
 MAX_LIST_ENTRIES = 100
+# Bounds far above any real seizure, which keep numbers exact and comparable.
+MAX_NUMBER = 10**15
+MAX_COUNT = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)

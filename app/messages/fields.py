@@ -22,7 +22,9 @@ from app.messages.containers import ContainerNumberError, normalize_container
 from app.messages.field_specs import (
     FIELD_SPECS,
     FORMATTED_TYPES,
+    MAX_COUNT,
     MAX_LIST_ENTRIES,
+    MAX_NUMBER,
     MAX_REFERENCE_CHARS,
     MESSAGE_TYPES,
     REQUIRED_FIELDS,
@@ -196,8 +198,18 @@ class _FieldChecker:
     def number(self, value: Any, path: str, *, positive: bool) -> int | float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.reject(path, f"must be a number, got {_json_type(value)}")
+        if isinstance(value, int) and value < -MAX_NUMBER:
+            raise self.reject(path, "must be 0 or greater; got a negative number")
+        if isinstance(value, int) and value > MAX_NUMBER:
+            raise self.reject(
+                path, f"must be at most {MAX_NUMBER:,}; got a larger number"
+            )
         if not math.isfinite(value):
             raise self.reject(path, f"must be a finite number, got {value}")
+        if value > MAX_NUMBER:
+            raise self.reject(
+                path, f"must be at most {MAX_NUMBER:,}; got a larger number"
+            )
         if positive and value <= 0:
             raise self.reject(path, f"must be greater than 0, got {value}")
         if value < 0:
@@ -207,10 +219,16 @@ class _FieldChecker:
     def count(self, value: Any, path: str) -> int:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.reject(path, f"must be a whole number, got {_json_type(value)}")
-        if isinstance(value, float) and not value.is_integer():
+        if isinstance(value, float) and not (
+            math.isfinite(value) and value.is_integer()
+        ):
             raise self.reject(path, f"must be a whole number, got {value}")
         if value < 0:
             raise self.reject(path, f"must be 0 or greater, got {value}")
+        if value > MAX_COUNT:
+            raise self.reject(
+                path, f"must be at most {MAX_COUNT:,}; got a larger number"
+            )
         return int(value)
 
     def list_of(

@@ -670,3 +670,18 @@ def test_text_fields_skip_codes() -> None:
 
 def test_text_fields_of_none() -> None:
     assert text_fields_of(None) == []
+
+
+
+def test_huge_integer_quantity_rejected() -> None:
+    error = only_error("seizure", seizure(quantity=10**400))
+
+    assert error.field == "fields.quantity"
+    assert "at most" in error.message
+
+
+def test_suspects_arrested_upper_bound() -> None:
+    valid("seizure", seizure(suspects_arrested=1_000_000), complete=True)
+    error = only_error("seizure", seizure(suspects_arrested=1_000_001))
+
+    assert error.field == "fields.suspects_arrested"
