@@ -104,7 +104,9 @@ def normalize_subject(value: str, field: str = "subject") -> str:
     """Return the subject in NFC, raising InvalidInput naming `field` if invalid.
 
     Allowed are 1 to 255 code points after NFC and no C0 control characters except
-    line feed and tab. Line breaks are not converted and whitespace is not stripped.
+    line feed and tab, and at least one character must be visible (neither
+    whitespace nor a format character such as U+200B). Line breaks are not
+    converted and whitespace is not stripped.
     """
     _raise_for_invalid_characters(value, field)
     subject = unicodedata.normalize("NFC", value)
@@ -115,6 +117,10 @@ def normalize_subject(value: str, field: str = "subject") -> str:
             f"{field} is empty; it must have 1 to {MAX_SUBJECT_CHARS:,} characters",
         )
     _raise_for_length(field, count_characters(subject), MAX_SUBJECT_CHARS, "characters")
+    if all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in subject):
+        raise InvalidInput.single(
+            field, f"{field} has no visible character; write a subject"
+        )
     return subject
 
 

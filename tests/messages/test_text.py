@@ -386,3 +386,11 @@ def test_text_content_decodes_entities() -> None:
 def test_text_content_ignores_attributes() -> None:
     html = '<a href="https://example.com/" rel="noopener noreferrer">x</a>'
     assert html_text_content(html) == "x"
+
+
+@pytest.mark.parametrize("subject", [" ", "\t\n", "\u200b\ufeff", "\u3000"])
+def test_subject_without_visible_character(subject: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        normalize_subject(subject)
+
+    assert caught.value.errors[0].field == "subject"
