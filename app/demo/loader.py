@@ -60,12 +60,6 @@ def load_demo_blocking(settings: Settings) -> None:
         raise SystemExit(f"error: the demo was not loaded: {exc}") from None
     except asyncio.CancelledError:
         raise SystemExit("error: the demo load was stopped; nothing was kept") from None
-    if not result.loaded:
-        print(
-            f"The demo operation '{data.OPERATION_CODE}' is already loaded; "
-            "nothing was changed."
-        )
-        return
     print(describe_demo(result))
 
 
@@ -92,9 +86,18 @@ async def _load_until_terminated(settings: Settings) -> DemoResult:
 
 def describe_demo(result: DemoResult) -> str:
     """Return the account list and the login instructions printed after a load."""
+    if result.loaded:
+        heading = (
+            f"Loaded the demo operation '{data.OPERATION_CODE}' "
+            f"({data.OPERATION_NAME}) with {result.message_count} messages."
+        )
+    else:
+        heading = (
+            f"The demo operation '{data.OPERATION_CODE}' is already loaded; "
+            "nothing was changed."
+        )
     lines = [
-        f"Loaded the demo operation '{data.OPERATION_CODE}' "
-        f"({data.OPERATION_NAME}) with {result.message_count} messages.",
+        heading,
         "",
         f"Demo accounts, all with the password {data.DEMO_PASSWORD}:",
         f"  {'username':<14} {'role':<6} {'country':<8} name",
@@ -112,7 +115,7 @@ def describe_demo(result: DemoResult) -> str:
         "default host and port),",
         "press Authorize and enter a username and the password above, or watch a "
         "mailbox with the example client:",
-        "  python clients/watch_mailbox.py --server http://127.0.0.1:8000 "
+        "  .venv/bin/python clients/watch_mailbox.py --server http://127.0.0.1:8000 "
         "--username ocu-minh",
     ]
     return "\n".join(lines)
