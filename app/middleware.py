@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
+from collections.abc import Sequence
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -12,6 +14,8 @@ logger = structlog.get_logger(__name__)
 
 # After this many bytes past the limit the server stops reading and closes.
 DRAIN_LIMIT_BYTES = 64 * 1024 * 1024
+# Routes that stream multipart uploads and limit their size themselves.
+STREAMED_UPLOAD_PATHS = (re.compile(r"^/api/v1/operations/[^/]+/attachments$"),)
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
@@ -58,16 +62,32 @@ class RequestContextMiddleware:
 
 
 class BodyLimitMiddleware:
-    """Answer 413 to a non-multipart request body over `max_bytes`.
+    """Return 413 for a request body over `max_bytes`, except streamed uploads.
 
-    The answer must reach the client, so the rest of the body is read and
-    discarded (up to DRAIN_LIMIT_BYTES) before the 413 is sent. Multipart
-    uploads are limited by the attachment route while it streams them.
+    The response must reach the client, so the rest of the body is read and
+    discarded (up to DRAIN_LIMIT_BYTES) before the 413 is sent. A multipart
+    POST to one of `streamed_paths` passes unbuffered, because that route
+    limits the upload while it streams it. Every other body is buffered up to
+    `max_bytes`, multipart ones included, since a route that does not stream
+    would read any multipart body whole into memory.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        streamed_paths: Sequence[re.Pattern[str]] = STREAMED_UPLOAD_PATHS,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.streamed_paths = tuple(streamed_paths)
+
+    def _is_streamed_upload(self, scope: Scope, content_type: str) -> bool:
+        return (
+            scope["method"] == "POST"
+            and content_type.startswith("multipart/form-data")
+            and any(path.match(scope["path"]) for path in self.streamed_paths)
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -75,7 +95,7 @@ class BodyLimitMiddleware:
             return
         headers = dict(scope.get("headers") or [])
         content_type = headers.get(b"content-type", b"").decode("latin-1").lower()
-        if content_type.startswith("multipart/form-data"):
+        if self._is_streamed_upload(scope, content_type):
             await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []

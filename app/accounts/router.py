@@ -23,15 +23,16 @@ from app.accounts.schemas import (
     UserUpdate,
 )
 from app.context import Context
-from app.db import Session, after_commit
-from app.errors import NotFound, Unauthorized
+from app.db import Session, after_commit, commit
+from app.errors import DependenciesFirstRoute, NotFound, Unauthorized
 from app.models import Membership, Operation, User
 from app.pagination import PageParams, page_params
 from app.schemas import Page
 
-router = APIRouter()
+router = APIRouter(route_class=DependenciesFirstRoute)
 Pages = Annotated[PageParams, Depends(page_params)]
-UserId = Annotated[str, Path(max_length=64)]
+# No length limit here: an id that no user has is 404, not 422.
+UserId = Annotated[str, Path(description="The user's id.")]
 
 
 def _login_policy(context: Context) -> service.LoginPolicy:
@@ -50,15 +51,17 @@ async def login(
 ) -> TokenPair:
     """Log in with a username and password (OAuth2 password form)."""
     policy = _login_policy(context)
+    if not service.may_be_username(form.username):
+        raise Unauthorized("Invalid username or password.")
     await service.check_login_throttle(session, form.username, policy)
     try:
         user = await service.authenticate(session, form.username, form.password)
     except Unauthorized:
         # The request's transaction rolls back with the 401, so the failure is
-        # recorded in a transaction of its own.
-        async with context.sessionmaker() as failure_session:
-            await service.record_login_failure(failure_session, form.username, policy)
-            await failure_session.commit()
+        # committed first. It must be this transaction: on SQLite it holds the
+        # write lock, and a second one would wait for it until the timeout.
+        await service.record_login_failure(session, form.username, policy)
+        await commit(session)
         raise
     lifetime = timedelta(days=context.settings.refresh_token_days)
     return await service.start_session(session, context.signer, user, lifetime)
@@ -74,9 +77,10 @@ async def refresh(
             session, context.signer, data.refresh_token
         )
     except service.RefreshTokenReused as reused:
-        async with context.sessionmaker() as revoke_session:
-            await service.revoke_session(revoke_session, reused.session_id)
-            await revoke_session.commit()
+        # Committed before the 401 rolls the request's transaction back, in
+        # this transaction for the same reason as a failed login's record.
+        await service.revoke_session(session, reused.session_id)
+        await commit(session)
         await context.hub.session_revoked(reused.session_id)
         raise Unauthorized(
             "The refresh token was already used; log in again."

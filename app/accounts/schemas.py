@@ -5,13 +5,32 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.countries import normalize_country
 from app.timefmt import UtcDatetime
 
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$"
+USERNAME_RULE = (
+    "a username has 2 to 64 characters: letters, digits, '.', '_', '@' and '-', "
+    "starting with a letter or digit"
+)
+_USERNAME_CHARACTER = re.compile(r"[A-Za-z0-9._@-]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _check_username(value: str) -> str:
+    if not 2 <= len(value) <= 64:
+        count = "1 character" if len(value) == 1 else f"{len(value):,} characters"
+        raise ValueError(f"username has {count}; {USERNAME_RULE}")
+    invalid = next((ch for ch in value if not _USERNAME_CHARACTER.fullmatch(ch)), None)
+    if invalid is not None:
+        raise ValueError(f"username '{value}' contains {invalid!r}; {USERNAME_RULE}")
+    if not value[0].isalnum():
+        raise ValueError(
+            f"username '{value}' starts with {value[0]!r}; {USERNAME_RULE}"
+        )
+    return value
 
 
 def _check_email(value: str) -> str:
@@ -21,10 +40,14 @@ def _check_email(value: str) -> str:
 
 
 def _check_display_name(value: str) -> str:
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-        raise ValueError("must not contain control characters")
+    control = next((ch for ch in value if ord(ch) < 32 or ord(ch) == 127), None)
+    if control is not None:
+        raise ValueError(
+            f"display_name contains the control character U+{ord(control):04X}; "
+            "control characters are not allowed"
+        )
     if not value.strip():
-        raise ValueError("must not be blank")
+        raise ValueError("display_name is blank; it must contain a visible character")
     return value
 
 
@@ -33,8 +56,14 @@ Email = Annotated[str, Field(max_length=320), AfterValidator(_check_email)]
 DisplayName = Annotated[
     str, Field(min_length=1, max_length=200), AfterValidator(_check_display_name)
 ]
+# _check_username checks the pattern, so that its message names the invalid
+# character. The schema still shows the pattern to clients.
 Username = Annotated[
-    str, StringConstraints(pattern=USERNAME_PATTERN, min_length=2, max_length=64)
+    str,
+    AfterValidator(_check_username),
+    Field(
+        json_schema_extra={"pattern": USERNAME_PATTERN, "minLength": 2, "maxLength": 64}
+    ),
 ]
 Password = Annotated[str, Field(min_length=8, max_length=1024)]
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 import structlog
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +19,8 @@ from app.models import AuthSession, LoginFailure, RefreshToken, User
 from app.pagination import CursorCodec, PageParams
 
 logger = structlog.get_logger(__name__)
+# The length of the `username_key` columns of users and login failures.
+MAX_USERNAME_CHARS = 64
 
 
 async def list_users(
@@ -37,6 +40,11 @@ async def list_users(
 
 def username_key(username: str) -> str:
     return username.casefold()
+
+
+def may_be_username(username: str) -> bool:
+    """Tell whether a login name fits the username column, so could exist."""
+    return 0 < len(username_key(username)) <= MAX_USERNAME_CHARS
 
 
 async def get_user(session: AsyncSession, user_id: str) -> User | None:
@@ -74,7 +82,9 @@ async def update_user(session: AsyncSession, user: User, data: UserUpdate) -> Us
     changes = data.model_dump(exclude_unset=True)
     for name, value in changes.items():
         if value is None:
-            raise InvalidInput.single(name, "must not be null")
+            raise InvalidInput.single(
+                name, f"{name} must not be null; leave it out to keep its value"
+            )
         setattr(user, name, value)
     if changes.get("is_active") is False:
         await revoke_all_sessions(session, user.id)
@@ -205,8 +215,8 @@ async def refresh_session(
     """Rotate a refresh token into a new pair.
 
     Reusing a refresh token that was already rotated raises RefreshTokenReused,
-    because one of its two holders is not the user; the caller revokes the
-    session in a transaction of its own.
+    because one of its two holders is not the user. The caller then revokes the
+    session and commits that before it returns 401.
     """
     token, auth_session, user = await _find_refresh(session, refresh_token)
     now = datetime.now(UTC)
@@ -224,7 +234,7 @@ async def refresh_session(
         )
         .values(used_at=now)
     )
-    if claimed.rowcount != 1:
+    if cast(CursorResult[Any], claimed).rowcount != 1:
         # Another request rotated the same token a moment ago.
         raise RefreshTokenReused(auth_session.id)
     return await _issue_pair(session, signer, auth_session)
@@ -252,7 +262,9 @@ async def change_password(
     session: AsyncSession, user: User, current_password: str, new_password: str
 ) -> None:
     if not await verify_password(user.password_hash, current_password):
-        raise InvalidInput.single("current_password", "is not the current password")
+        raise InvalidInput.single(
+            "current_password", "current_password is not this account's password"
+        )
     user.password_hash = await hash_password(new_password)
     await session.flush()
     logger.info("user.password_changed", user_id=user.id)

@@ -3,6 +3,10 @@
 Every operation-scoped route resolves the operation and the caller's
 membership first, and answers 404 to non-members, so outsiders learn nothing
 of a group, not even whether it exists.
+
+The role checks that do not depend on the request body are dependencies too:
+FastAPI validates the body after every dependency and before the handler, and
+the API answers 403 before 422.
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.deps import CurrentUser
 from app.db import Session
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, Forbidden, NotFound
 from app.models import Membership, Operation, User
 
-CodePath = Annotated[str, Path(max_length=64, description="The operation's code.")]
+# No length limit here: a code that no operation has is 404, not 422.
+CodePath = Annotated[str, Path(description="The operation's code.")]
+UserIdPath = Annotated[str, Path(description="The user's id.")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,5 +108,41 @@ async def get_member_access(
     )
 
 
+def require_manager(access: OperationAccess) -> None:
+    """Raise 403 unless the caller is an admin or the operation's OCU."""
+    if not access.user.is_admin and access.role != "ocu":
+        raise Forbidden("Only the operation's OCU or an administrator may do this.")
+
+
+def may_enrol(access: OperationAccess) -> bool:
+    """Tell whether the caller may add members at all: an admin, the OCU or an NCP."""
+    return access.user.is_admin or access.role in ("ocu", "ncp")
+
+
 OperationAccessDep = Annotated[OperationAccess, Depends(get_operation_access)]
 MemberAccessDep = Annotated[MemberAccess, Depends(get_member_access)]
+
+
+async def get_manager_access(access: OperationAccessDep) -> OperationAccess:
+    """Admins and the operation's OCU: editing, closing and reopening it."""
+    require_manager(access)
+    return access
+
+
+async def get_enrol_access(
+    session: Session, access: OperationAccessDep, user_id: UserIdPath
+) -> OperationAccess:
+    """Admins, the OCU and NCPs, for a user that exists: adding members.
+
+    A missing user is 404 and a plain member 403 whatever the body contains.
+    The NCP's limits on role and country are checked once the body is valid.
+    """
+    if await session.get(User, user_id) is None:
+        raise NotFound(f"No user has the id '{user_id}'.")
+    if not may_enrol(access):
+        raise Forbidden("Only the OCU, an NCP or an administrator may enrol members.")
+    return access
+
+
+ManagerAccessDep = Annotated[OperationAccess, Depends(get_manager_access)]
+EnrolAccessDep = Annotated[OperationAccess, Depends(get_enrol_access)]

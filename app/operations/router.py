@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, Response
 
 from app.accounts.deps import AdminUser, CurrentUser
 from app.context import Context
 from app.db import Session, after_commit
+from app.errors import DependenciesFirstRoute
 from app.operations import service
-from app.operations.access import OperationAccessDep
+from app.operations.access import (
+    EnrolAccessDep,
+    ManagerAccessDep,
+    OperationAccessDep,
+    UserIdPath,
+)
 from app.operations.schemas import (
     MemberPublic,
     MemberPut,
@@ -21,9 +27,8 @@ from app.operations.schemas import (
 from app.pagination import PageParams, page_params
 from app.schemas import Page
 
-router = APIRouter(tags=["operations"])
+router = APIRouter(tags=["operations"], route_class=DependenciesFirstRoute)
 Pages = Annotated[PageParams, Depends(page_params)]
-UserId = Annotated[str, Path(max_length=64)]
 
 
 @router.post("/operations", status_code=201, response_model=OperationPublic)
@@ -56,7 +61,7 @@ async def read_operation(
 
 @router.patch("/operations/{code}", response_model=OperationPublic)
 async def update_operation(
-    session: Session, access: OperationAccessDep, data: OperationUpdate
+    session: Session, access: ManagerAccessDep, data: OperationUpdate
 ) -> OperationPublic:
     """Edit an operation, or close or reopen it (admin, OCU)."""
     operation = await service.update_operation(session, access, data)
@@ -81,8 +86,8 @@ async def list_members(
 )
 async def put_member(
     session: Session,
-    access: OperationAccessDep,
-    user_id: UserId,
+    access: EnrolAccessDep,
+    user_id: UserIdPath,
     data: MemberPut,
     response: Response,
 ) -> MemberPublic:
@@ -94,7 +99,10 @@ async def put_member(
 
 @router.delete("/operations/{code}/members/{user_id}", status_code=204)
 async def remove_member(
-    session: Session, context: Context, access: OperationAccessDep, user_id: UserId
+    session: Session,
+    context: Context,
+    access: OperationAccessDep,
+    user_id: UserIdPath,
 ) -> Response:
     """Remove a member; they lose access at once, open sockets included."""
     await service.remove_member(session, access, user_id)

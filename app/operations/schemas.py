@@ -2,18 +2,48 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from app.accounts.schemas import Country, StrictModel
 
 OPERATION_CODE_PATTERN = r"^[a-z0-9-]{2,64}$"
+_CODE_CHARACTER = re.compile(r"[a-z0-9-]")
 Role = Literal["ocu", "ncp", "user"]
 Status = Literal["active", "closed"]
+
+
+def _check_code(value: str) -> str:
+    if not 2 <= len(value) <= 64:
+        count = "1 character" if len(value) == 1 else f"{len(value):,} characters"
+        raise ValueError(
+            f"code has {count}; it must have 2 to 64, each a "
+            "lowercase letter, a digit or a hyphen (mekong-dragon-2)"
+        )
+    invalid = next((ch for ch in value if not _CODE_CHARACTER.fullmatch(ch)), None)
+    if invalid is not None:
+        raise ValueError(
+            f"code '{value}' contains {invalid!r}; it may contain only lowercase "
+            "letters, digits and hyphens (mekong-dragon-2)"
+        )
+    return value
+
+
+# _check_code checks the pattern, so that its message names the invalid
+# character. The schema still shows the pattern to clients.
 OperationCode = Annotated[
-    str, Field(pattern=OPERATION_CODE_PATTERN, min_length=2, max_length=64)
+    str,
+    AfterValidator(_check_code),
+    Field(
+        json_schema_extra={
+            "pattern": OPERATION_CODE_PATTERN,
+            "minLength": 2,
+            "maxLength": 64,
+        }
+    ),
 ]
 OperationName = Annotated[str, Field(min_length=1, max_length=200)]
 Description = Annotated[str, Field(max_length=20_000)]

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.service import record
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.models import Membership, Operation, User
-from app.operations.access import OperationAccess
+from app.operations.access import OperationAccess, may_enrol, require_manager
 from app.operations.schemas import (
     MemberPublic,
     MemberPut,
@@ -102,12 +102,6 @@ async def list_operations(
     return [to_public(o, counts.get(o.id, 0)) for o in operations], next_cursor
 
 
-def require_manager(access: OperationAccess) -> None:
-    """Admins and the operation's OCU may edit the operation."""
-    if not access.user.is_admin and access.role != "ocu":
-        raise Forbidden("Only the operation's OCU or an administrator may do this.")
-
-
 async def update_operation(
     session: AsyncSession, access: OperationAccess, data: OperationUpdate
 ) -> Operation:
@@ -116,7 +110,9 @@ async def update_operation(
     changes = data.model_dump(exclude_unset=True)
     for name in ("name", "description", "status"):
         if name in changes and changes[name] is None:
-            raise InvalidInput.single(name, "must not be null")
+            raise InvalidInput.single(
+                name, f"{name} must not be null; leave it out to keep its value"
+            )
     if data.name is not None:
         operation.name = data.name
     if data.description is not None:
@@ -196,7 +192,7 @@ def _check_may_put(
 ) -> None:
     if access.user.is_admin or access.role == "ocu":
         return
-    if access.role != "ncp" or access.membership is None:
+    if not may_enrol(access) or access.membership is None:
         raise Forbidden("Only the OCU, an NCP or an administrator may enrol members.")
     own_country = access.membership.country
     if role != "user":
