@@ -17,8 +17,10 @@ from typing import Any
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import text
 
+from app.accounts import passwords
 from app.config import Settings
 from app.db import create_engine
 from app.main import create_app
@@ -35,6 +37,23 @@ def _database_url(tmp_root: Path) -> str:
     if url:
         return url
     return f"sqlite+aiosqlite:///{tmp_root / 'test.sqlite3'}"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing() -> Iterator[None]:
+    """Hash passwords with the cheapest Argon2id parameters during the tests.
+
+    The default parameters take about half a second per hash on a small
+    machine, and every test logs in several accounts. Verification reads the
+    parameters from the stored hash, so hashes of either cost verify.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            passwords,
+            "_hasher",
+            PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
+        )
+        yield
 
 
 @pytest.fixture(scope="session")

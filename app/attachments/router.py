@@ -18,13 +18,19 @@ from app.attachments.storage import BlobStore, BlobTooLarge
 from app.audit.service import record
 from app.context import Context
 from app.db import Session
-from app.errors import InvalidInput, NotFound, PayloadTooLarge, UnsupportedMediaType
+from app.errors import (
+    DependenciesFirstRoute,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+)
 from app.messages.visibility import visible_condition
 from app.models import Attachment, Message, MessageAttachment
 from app.operations.access import MemberAccessDep
 
 logger = structlog.get_logger(__name__)
-router = APIRouter(tags=["attachments"])
+router = APIRouter(tags=["attachments"], route_class=DependenciesFirstRoute)
 AttachmentId = Annotated[str, Path(max_length=64)]
 
 UPLOAD_BODY = {

@@ -12,14 +12,14 @@ from sqlalchemy import and_, or_, select
 from app.audit.service import ACTIONS
 from app.context import Context
 from app.db import Session
-from app.errors import Forbidden, InvalidInput
+from app.errors import DependenciesFirstRoute, Forbidden, InvalidInput
 from app.models import AuditEvent, User
 from app.operations.access import OperationAccessDep
 from app.pagination import PageParams, page_params
 from app.schemas import Page
 from app.timefmt import UtcDatetime
 
-router = APIRouter(tags=["audit"])
+router = APIRouter(tags=["audit"], route_class=DependenciesFirstRoute)
 Pages = Annotated[PageParams, Depends(page_params)]
 
 

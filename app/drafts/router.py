@@ -10,11 +10,12 @@ from app.context import Context
 from app.db import Session
 from app.drafts import service
 from app.drafts.schemas import DraftList, DraftPublic
+from app.errors import DependenciesFirstRoute
 from app.messages.schemas import ComposeBody, MessagePublic
 from app.operations.access import MemberAccessDep
 from app.pagination import PageParams, page_params
 
-router = APIRouter(tags=["drafts"])
+router = APIRouter(tags=["drafts"], route_class=DependenciesFirstRoute)
 Pages = Annotated[PageParams, Depends(page_params)]
 DraftId = Annotated[str, Path(max_length=64)]
 MERGE_PATCH_TYPE = "application/merge-patch+json"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.context import Context
 from app.db import Session
-from app.errors import InvalidInput
+from app.errors import DependenciesFirstRoute, InvalidInput
 from app.mailbox import service
 from app.mailbox.items import Folder, MailboxItemPublic
 from app.mailbox.schemas import BulkRequest, BulkResult, ItemPatch, MailboxList
@@ -17,7 +17,7 @@ from app.models import MailboxItem
 from app.operations.access import MemberAccessDep
 from app.pagination import PageParams, page_params
 
-router = APIRouter(tags=["mailbox"])
+router = APIRouter(tags=["mailbox"], route_class=DependenciesFirstRoute)
 Pages = Annotated[PageParams, Depends(page_params)]
 ItemId = Annotated[str, Path(max_length=64)]
 BULK_CHANGES = {

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path
 
 from app.context import Context
 from app.db import Session
-from app.errors import NotFound
+from app.errors import DependenciesFirstRoute, NotFound
 from app.messages import service
 from app.messages.conversation import (
     Receipt,
@@ -29,7 +29,7 @@ from app.operations.access import MemberAccessDep
 from app.pagination import PageParams, page_params
 from app.schemas import Page
 
-router = APIRouter(tags=["messages"])
+router = APIRouter(tags=["messages"], route_class=DependenciesFirstRoute)
 MessageId = Annotated[str, Path(max_length=64)]
 Pages = Annotated[PageParams, Depends(page_params)]
 

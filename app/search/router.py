@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path
 
 from app.context import Context
 from app.db import Session
-from app.errors import InvalidInput
+from app.errors import DependenciesFirstRoute, InvalidInput
 from app.messages.containers import ContainerNumberError, normalize_container
 from app.operations.access import MemberAccessDep
 from app.pagination import PageParams, page_params
@@ -16,7 +16,7 @@ from app.search import service
 from app.search.filters import MessageFilters, message_filters
 from app.search.schemas import ContainerMessages, MessageList
 
-router = APIRouter(tags=["search"])
+router = APIRouter(tags=["search"], route_class=DependenciesFirstRoute)
 Pages = Annotated[PageParams, Depends(page_params)]
 Filters = Annotated[MessageFilters, Depends(message_filters)]
 

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
-from argon2 import PasswordHasher
 
-from app.accounts import passwords
 from tests.conftest import Api
 
 PROBLEM_TYPE = "application/problem+json"
@@ -41,20 +37,3 @@ def admin_headers(api: Api) -> dict[str, str]:
     """Return the authorization headers of the administrator the fixture made."""
     assert api.admin is not None
     return api.admin.headers
-
-
-@pytest.fixture(autouse=True, scope="package")
-def cheap_password_hashing() -> Iterator[None]:
-    """Hash passwords with the cheapest Argon2id parameters during the tests.
-
-    The default parameters take about half a second per hash on a small
-    machine, and every test logs in several accounts. Verification reads the
-    parameters from the stored hash, so hashes of either cost verify.
-    """
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(
-            passwords,
-            "_hasher",
-            PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
-        )
-        yield

@@ -8,10 +8,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.accounts.helpers import cheap_password_hashing
 from tests.conftest import Account, Api
 
-__all__ = ["Team", "cheap_password_hashing"]
+__all__ = ["Team"]
 
 
 @dataclass
