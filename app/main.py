@@ -22,9 +22,11 @@ from app.errors import install_error_handlers, problem_response
 from app.logs import configure_logging
 from app.mailbox.cursors import EventCursorCodec
 from app.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from app.openapi import install_openapi
 from app.operations.router import router as operations_router
 from app.pagination import CursorCodec
 from app.push.hub import Hub
+from app.web import install_web
 
 logger = structlog.get_logger(__name__)
 API_PREFIX = "/api/v1"
@@ -107,11 +109,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     install_docs(app)
+    install_web(app)
     install_error_handlers(app)
 
     api = APIRouter(prefix=API_PREFIX)
     _include_routers(api)
     app.include_router(api)
+    install_openapi(app)
 
     @app.get("/healthz", tags=["service"])
     async def healthz() -> dict[str, str]:
