@@ -15,12 +15,14 @@ WORKDIR /srv/cencomm
 COPY pyproject.toml README.md alembic.ini ./
 COPY app ./app
 COPY migrations ./migrations
+COPY clients/web ./clients/web
 RUN pip install .
 
 # Production refuses to start without a CENCOMM_SECRET_KEY of 32 or more
 # characters; pass it with `docker run -e CENCOMM_SECRET_KEY=...`.
 ENV CENCOMM_ENVIRONMENT=production \
-    CENCOMM_DATA_DIR=/data
+    CENCOMM_DATA_DIR=/data \
+    CENCOMM_WEB_DIR=/srv/cencomm/clients/web
 VOLUME /data
 USER cencomm
 EXPOSE 8000

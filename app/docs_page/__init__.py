@@ -43,6 +43,7 @@ START_JS = """window.ui = SwaggerUIBundle({
   oauth2RedirectUrl: window.location.origin + "/docs-assets/oauth2-redirect.html",
   presets: [SwaggerUIBundle.presets.apis],
   layout: "BaseLayout",
+  validatorUrl: null,
 });
 """
 
