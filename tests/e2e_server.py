@@ -3,7 +3,8 @@
 Each server is `python -m app.cli serve` on a free port of 127.0.0.1, with
 its settings in `CENCOMM_*` variables, so it runs exactly as deployed:
 migrations at start, uvicorn, the lifespan and the real hub. Its output goes
-to a log file that failing tests can show.
+to a log file that failing tests can show. Tests talk to a server through
+the project's own client, `cencomm_client`, so that CI exercises it too.
 """
 
 from __future__ import annotations
@@ -23,9 +24,21 @@ import asyncpg
 import httpx
 from sqlalchemy.engine import make_url
 
+try:
+    from cencomm_client import CencommClient
+except ModuleNotFoundError as missing:
+    # A hard failure, not a skip: CI installs the client, and without it the
+    # end-to-end tests would silently stop covering it.
+    raise ModuleNotFoundError(
+        "the end-to-end tests need the project's Python client `cencomm_client`, "
+        "which is not installed; install it with "
+        "`.venv/bin/pip install -e clients/python`"
+    ) from missing
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STARTUP_TIMEOUT_SECONDS = 30.0
 STOP_TIMEOUT_SECONDS = 10.0
+CLIENT_TIMEOUT_SECONDS = 10.0
 
 
 def free_port() -> int:
@@ -33,6 +46,13 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def new_client(base_url: str, *, refresh_token: str | None = None) -> CencommClient:
+    """Return a `CencommClient` of `base_url`; close it with `aclose()` after use."""
+    return CencommClient(
+        base_url, refresh_token=refresh_token, timeout=CLIENT_TIMEOUT_SECONDS
+    )
 
 
 @dataclass
@@ -48,6 +68,10 @@ class ServerProcess:
     @property
     def ws_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/api/v1/ws"
+
+    def client(self) -> CencommClient:
+        """Return a new `CencommClient` of this server, not logged in yet."""
+        return new_client(self.base_url)
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace")

@@ -1,12 +1,15 @@
-"""Upload size limit against a real uvicorn process, and attachments per message."""
+"""Upload size limit against a real server process, and attachments per message.
+
+The server is set up through the project's client, `cencomm_client`, which
+also uploads a file of exactly the limit. The other uploads go over the wire
+by hand: a chunked body with no length, and a body cut off mid-way.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-import os
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,13 +25,19 @@ from app.config import Settings
 from app.main import create_app
 from tests.attachments import samples
 from tests.conftest import Account, Api
+from tests.e2e_server import (
+    REPO_ROOT,
+    CencommClient,
+    ServerProcess,
+    server_environment,
+    start_server,
+)
 
-REPOSITORY = Path(__file__).resolve().parents[2]
 LIMIT = 1024 * 1024
 CHUNK_BYTES = 64 * 1024
 BOUNDARY = "cencomm-limit-boundary-5c1e"
 ADMIN_PASSWORD = "server-admin-password-1"
-STARTUP_SECONDS = 20.0
+LOG_WAIT_SECONDS = 5.0
 
 
 @dataclass
@@ -38,103 +47,58 @@ class Server:
     headers: dict[str, str]
     code: str
     log_path: Path
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _server_env(root: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CENCOMM_")}
-    env |= {
-        "CENCOMM_DATABASE_URL": f"sqlite+aiosqlite:///{root / 'server.sqlite3'}",
-        "CENCOMM_DATA_DIR": str(root / "data"),
-        "CENCOMM_SECRET_KEY": secrets.token_urlsafe(48),
-        "CENCOMM_ENVIRONMENT": "test",
-        "CENCOMM_MAX_ATTACHMENT_BYTES": str(LIMIT),
-        "CENCOMM_LOG_LEVEL": "INFO",
-    }
-    return env
-
-
-def _wait_until_up(base_url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with code {process.returncode}")
-        try:
-            if httpx.get(f"{base_url}/healthz", timeout=1.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"the server did not answer within {STARTUP_SECONDS} s")
-
-
-def _prepare_operation(base_url: str) -> tuple[dict[str, str], str]:
-    """Log in as the admin and make them a member of a new operation."""
-    with httpx.Client(base_url=f"{base_url}/api/v1", timeout=10.0) as client:
-        login = client.post(
-            "/auth/token", data={"username": "admin", "password": ADMIN_PASSWORD}
-        )
-        assert login.status_code == 200, login.text
-        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
-        me = client.get("/me", headers=headers)
-        assert me.status_code == 200, me.text
-        code = "limit-test"
-        created = client.post(
-            "/operations", headers=headers, json={"code": code, "name": "Limit"}
-        )
-        assert created.status_code == 201, created.text
-        joined = client.put(
-            f"/operations/{code}/members/{me.json()['id']}",
-            headers=headers,
-            json={"role": "ocu"},
-        )
-        assert joined.status_code == 201, joined.text
-    return headers, code
+    admin: CencommClient
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    root = tmp_path_factory.mktemp("uvicorn")
-    env = _server_env(root)
-    command = [sys.executable, "-m", "app.cli"]
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("uvicorn") / "data"
+
+
+@pytest.fixture(scope="module")
+def server_process(data_dir: Path) -> Iterator[ServerProcess]:
+    """A server on its own SQLite file, with an admin and a 1 MiB upload limit."""
+    database_url = f"sqlite+aiosqlite:///{data_dir.parent / 'server.sqlite3'}"
+    secret_key = secrets.token_urlsafe(48)
+    extra_env = {"CENCOMM_MAX_ATTACHMENT_BYTES": str(LIMIT)}
     subprocess.run(
-        [*command, "create-admin", "admin"],
+        [sys.executable, "-m", "app.cli", "create-admin", "admin"],
         input=f"{ADMIN_PASSWORD}\n".encode(),
-        env=env,
-        cwd=REPOSITORY,
+        env=server_environment(database_url, data_dir, secret_key, extra_env),
+        cwd=REPO_ROOT,
         check=True,
         capture_output=True,
         timeout=60,
     )
-    port = str(_free_port())
-    base_url = f"http://127.0.0.1:{port}"
-    log_path = root / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [*command, "serve", "--host", "127.0.0.1", "--port", port],
-            env=env,
-            cwd=REPOSITORY,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    process = start_server(database_url, data_dir, secret_key, extra_env)
     try:
-        _wait_until_up(base_url, process)
-        headers, code = _prepare_operation(base_url)
-        attachments_dir = Path(env["CENCOMM_DATA_DIR"]) / "attachments"
-        yield Server(base_url, attachments_dir, headers, code, log_path)
+        yield process
     finally:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+        process.stop()
+
+
+@pytest.fixture(scope="module")
+async def server(
+    server_process: ServerProcess, data_dir: Path
+) -> AsyncIterator[Server]:
+    """Log in as the admin and make them a member of a new operation."""
+    async with server_process.client() as admin:
+        await admin.login("admin", ADMIN_PASSWORD)
+        me = await admin.me()
+        code = "limit-test"
+        await admin.create_operation(code, "Limit")
+        member = await admin.put_member(code, me.id, "ocu")
+        assert member.role == "ocu"
+        token = admin.tokens.access_token
+        assert token is not None
+        yield Server(
+            base_url=server_process.base_url,
+            attachments_dir=data_dir / "attachments",
+            headers={"Authorization": f"Bearer {token}"},
+            code=code,
+            log_path=server_process.log_path,
+            admin=admin,
+        )
 
 
 def _streamed_body(size: int) -> Iterator[bytes]:
@@ -226,7 +190,30 @@ def test_upload_at_limit_201(server: Server) -> None:
     assert not list((server.attachments_dir / "tmp").glob("*"))
 
 
-def test_upload_cut_by_client(server: Server) -> None:
+async def test_client_upload_at_limit(server: Server) -> None:
+    # Files are stored by SHA-256: another byte than the streamed uploads
+    # makes this one a new file.
+    content = b"b" * LIMIT
+    before = _stored_files(server)
+
+    attachment = await server.admin.upload_attachment(server.code, content, "big.txt")
+
+    assert attachment.size == LIMIT
+    assert attachment.sha256 == hashlib.sha256(content).hexdigest()
+    assert attachment.filename == "big.txt"
+    added = _stored_files(server) - before
+    assert [path.name for path in added] == [attachment.sha256]
+    assert not list((server.attachments_dir / "tmp").glob("*"))
+
+
+async def _wait_for_log(server: Server, fragment: str) -> None:
+    deadline = time.monotonic() + LOG_WAIT_SECONDS
+    while fragment not in server.log_path.read_text():
+        assert time.monotonic() < deadline, f"the server logged no {fragment}"
+        await asyncio.sleep(0.05)
+
+
+async def test_upload_cut_by_client(server: Server) -> None:
     before = _stored_files(server)
     host, port = server.base_url.removeprefix("http://").split(":")
     body = b"".join(_streamed_body(LIMIT // 2))
@@ -238,17 +225,17 @@ def test_upload_cut_by_client(server: Server) -> None:
         f"Content-Length: {len(body)}\r\n\r\n"
     ).encode()
 
-    with socket.create_connection((host, int(port)), timeout=10) as connection:
-        connection.sendall(request + body[: len(body) // 2])
+    _, writer = await asyncio.open_connection(host, int(port))
+    writer.write(request + body[: len(body) // 2])
+    await writer.drain()
+    writer.close()
+    await writer.wait_closed()
     # The server notices the closed connection on its next read.
-    deadline = time.monotonic() + 5
-    while "attachment.upload_aborted" not in server.log_path.read_text():
-        assert time.monotonic() < deadline, "the server logged no aborted upload"
-        time.sleep(0.05)
-    health = httpx.get(f"{server.base_url}/healthz", timeout=5)
+    await _wait_for_log(server, "attachment.upload_aborted")
+    health = await server.admin.healthz()
 
     assert _stored_files(server) == before
-    assert health.status_code == 200
+    assert health.status == "ok"
     assert "unhandled_error" not in server.log_path.read_text()
 
 

@@ -672,7 +672,6 @@ def test_text_fields_of_none() -> None:
     assert text_fields_of(None) == []
 
 
-
 def test_huge_integer_quantity_rejected() -> None:
     error = only_error("seizure", seizure(quantity=10**400))
 

@@ -2,8 +2,10 @@
 
 The in-process app is shared by a module, and every test makes its own
 accounts and operations, so tests never see each other's events. The server
-processes run on a database of their own (a file next to the test database,
-or the `cencomm_test_push` database on PostgreSQL, dropped at the end).
+processes run on a database of their own: a file next to the test database,
+or on PostgreSQL the test database's name with `_push` appended, dropped at
+the end. Tests talk REST to them through the project's client,
+`cencomm_client`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 from argon2 import PasswordHasher
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import Receive, Scope, Send
 
@@ -29,14 +32,19 @@ from app.migrate import upgrade_to_head_async
 from app.models import User
 from tests.conftest import TEST_SECRET, USER_PASSWORD, Account, Api
 from tests.e2e_server import (
+    CencommClient,
     ServerProcess,
     drop_postgres_database,
+    new_client,
     recreate_postgres_database,
     start_servers,
     with_database,
 )
+from tests.push.live_client import LiveAccount
 
-PUSH_DATABASE = "cencomm_test_push"
+# Appended to the test database's name, so that runs on different test
+# databases of one PostgreSQL server do not drop each other's server database.
+PUSH_DATABASE_SUFFIX = "_push"
 # Short limits, so that the timeout and keepalive tests take seconds.
 SERVER_ENV = {
     "CENCOMM_WS_AUTH_TIMEOUT_SECONDS": "1",
@@ -149,7 +157,8 @@ async def push_settings(data_root: Path) -> AsyncIterator[Settings]:
     base_url = os.environ.get("CENCOMM_TEST_DATABASE_URL", "")
     data_dir = data_root / "push-servers"
     if base_url:
-        database_url = with_database(base_url, PUSH_DATABASE)
+        test_database = make_url(base_url).database
+        database_url = with_database(base_url, f"{test_database}{PUSH_DATABASE_SUFFIX}")
         await recreate_postgres_database(database_url)
     else:
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -211,12 +220,106 @@ async def server_db(
     await engine.dispose()
 
 
+class RemoteApi:
+    """The test data of a server process, made through `CencommClient` calls.
+
+    Every account logs in with a client of its own, and `aclose()` closes them all.
+    """
+
+    def __init__(
+        self, server: ServerProcess, sessionmaker: async_sessionmaker[AsyncSession]
+    ) -> None:
+        self.server = server
+        self.sessionmaker = sessionmaker
+        self._clients: list[CencommClient] = []
+        self._admin: LiveAccount | None = None
+
+    @property
+    def admin(self) -> LiveAccount:
+        assert self._admin is not None, "call with_admin() first"
+        return self._admin
+
+    async def with_admin(self) -> RemoteApi:
+        self._admin = await self.create_user(country="BE", is_admin=True)
+        return self
+
+    def client(
+        self, base_url: str | None = None, *, refresh_token: str | None = None
+    ) -> CencommClient:
+        """Return a new client of `base_url`, by default of the server."""
+        client = new_client(
+            base_url or self.server.base_url, refresh_token=refresh_token
+        )
+        self._clients.append(client)
+        return client
+
+    async def login(
+        self, account: LiveAccount, base_url: str | None = None
+    ) -> CencommClient:
+        """Log the account in once more, as another device does."""
+        client = self.client(base_url)
+        await client.login(account.username, account.password)
+        return client
+
+    async def create_user(
+        self,
+        *,
+        country: str = "VN",
+        display_name: str | None = None,
+        is_admin: bool = False,
+    ) -> LiveAccount:
+        """Write an account to the database with the cheap hash, then log it in.
+
+        Through the API, the server's default Argon2 parameters would make
+        each account cost a slow hash and a slow verification.
+        """
+        account = await add_account(
+            self.sessionmaker,
+            country=country,
+            display_name=display_name,
+            is_admin=is_admin,
+        )
+        client = self.client()
+        await client.login(account.username, account.password)
+        return LiveAccount(
+            account.id, account.username, account.password, account.country, client
+        )
+
+    async def create_user_through_api(self, *, country: str = "VN") -> LiveAccount:
+        """Create an account with the admin's `create_user`, then log it in."""
+        username = f"push-{secrets.token_hex(5)}"
+        user = await self.admin.client.create_user(
+            username,
+            username.title(),
+            country,
+            USER_PASSWORD,
+            email=f"{username}@example.org",
+        )
+        client = self.client()
+        await client.login(username, USER_PASSWORD)
+        return LiveAccount(user.id, username, USER_PASSWORD, country, client)
+
+    async def create_operation(self, *members: LiveAccount) -> str:
+        """Create an operation as the admin, with the accounts as `user` members."""
+        code = f"op-{secrets.token_hex(4)}"
+        admin = self.admin.client
+        await admin.create_operation(code, code.replace("-", " ").title())
+        for member in members:
+            await admin.put_member(code, member.id, "user")
+        return code
+
+    async def aclose(self) -> None:
+        for client in self._clients:
+            await client.aclose()
+
+
 @pytest.fixture
 async def remote(
     server: ServerProcess, server_db: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[PushApi]:
+) -> AsyncIterator[RemoteApi]:
     """The API of `server`, with a fresh administrator."""
-    async with httpx.AsyncClient(
-        base_url=server.base_url, trust_env=False, timeout=10.0
-    ) as client:
-        yield await PushApi(client, server_db).with_admin()
+    api = RemoteApi(server, server_db)
+    try:
+        yield await api.with_admin()
+    finally:
+        await api.aclose()
