@@ -158,6 +158,21 @@ class InvalidJsonBody:
     def __init__(self, message: str) -> None:
         self.message = message
 
+    def __getattr__(self, name: str) -> object:
+        # FastAPI validates bodies with from_attributes, which would read a model
+        # whose fields are all optional out of any object, as all defaults. Every
+        # attribute is an object no field type accepts, so validation fails.
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _NOT_A_VALUE
+
+
+class _NotAValue:
+    """A value that no field of a request body accepts."""
+
+
+_NOT_A_VALUE = _NotAValue()
+
 
 class _DeferredJsonRequest(Request):
     async def json(self) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
 from app.countries import normalize_country
 from app.timefmt import UtcDatetime
@@ -94,15 +94,15 @@ class UserCreate(StrictModel):
     email: Email = ""
     country: Country
     password: Password
-    is_admin: bool = False
+    is_admin: StrictBool = False
 
 
 class UserUpdate(StrictModel):
     display_name: DisplayName | None = None
     email: Email | None = None
     country: Country | None = None
-    is_active: bool | None = None
-    is_admin: bool | None = None
+    is_active: StrictBool | None = None
+    is_admin: StrictBool | None = None
 
 
 class UserPublic(BaseModel):

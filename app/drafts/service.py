@@ -17,7 +17,7 @@ from app.context import AppContext
 from app.drafts.content import checked_content, compose_body_of, draft_public
 from app.drafts.merge_patch import apply_merge_patch
 from app.drafts.schemas import DraftList, DraftPublic
-from app.errors import InvalidInput, NotFound
+from app.errors import InvalidInput, InvalidJsonBody, NotFound
 from app.messages.schemas import ComposeBody, MessagePublic
 from app.messages.service import send_message
 from app.models import Draft, utcnow
@@ -160,6 +160,8 @@ async def update_draft(
     saving an unchanged draft does not move it to the front of the list.
     """
     draft = await _load(session, access, draft_id, for_update=True)
+    if isinstance(patch, InvalidJsonBody):
+        raise InvalidInput.single("body", patch.message)
     if not isinstance(patch, dict):
         raise InvalidInput.single(
             "body",

@@ -45,8 +45,44 @@ OperationCode = Annotated[
         }
     ),
 ]
-OperationName = Annotated[str, Field(min_length=1, max_length=200)]
-Description = Annotated[str, Field(max_length=20_000)]
+
+
+def _control_character(value: str, allowed: str = "") -> str | None:
+    return next(
+        (ch for ch in value if (ord(ch) < 32 or ord(ch) == 127) and ch not in allowed),
+        None,
+    )
+
+
+def _check_name(value: str) -> str:
+    control = _control_character(value)
+    if control is not None:
+        raise ValueError(
+            f"name contains the control character U+{ord(control):04X}; "
+            "control characters are not allowed"
+        )
+    if not value.strip():
+        raise ValueError("name is blank; it must contain a visible character")
+    return value
+
+
+def _check_description(value: str) -> str:
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    control = _control_character(value, allowed="\n\t")
+    if control is not None:
+        raise ValueError(
+            f"description contains the control character U+{ord(control):04X}; "
+            "only line feed and tab are allowed"
+        )
+    return value
+
+
+OperationName = Annotated[
+    str, Field(min_length=1, max_length=200), AfterValidator(_check_name)
+]
+Description = Annotated[
+    str, Field(max_length=20_000), AfterValidator(_check_description)
+]
 
 
 class Phase(StrictModel):
