@@ -96,3 +96,18 @@ async def test_operation_description_keeps_line_breaks(api: Api) -> None:
 
     assert response.status_code == 201
     assert response.json()["description"] == "a\nb\tc"
+
+
+async def test_new_password_rejects_controls(api: Api) -> None:
+    member = await api.create_user("officer", country="VN")
+
+    response = await api.client.post(
+        "/api/v1/me/password",
+        headers=member.headers,
+        json={"current_password": member.password, "new_password": "abc\u0000defgh"},
+    )
+
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert [e["field"] for e in errors] == ["new_password"]
+    assert "\u0000" not in errors[0]["message"]

@@ -65,7 +65,16 @@ Username = Annotated[
         json_schema_extra={"pattern": USERNAME_PATTERN, "minLength": 2, "maxLength": 64}
     ),
 ]
-Password = Annotated[str, Field(min_length=8, max_length=1024)]
+def _check_password(value: str) -> str:
+    # The value itself is never put in a message.
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+Password = Annotated[
+    str, Field(min_length=8, max_length=1024), AfterValidator(_check_password)
+]
 
 
 class StrictModel(BaseModel):

@@ -152,8 +152,8 @@ async def change_items(
         found = {item.id for item in items}
         missing = [i for i in wanted if i not in found]
         raise NotFound(
-            f"{len(missing)} of the ids are not items of your mailbox in this "
-            f"operation (first: '{missing[0]}'); nothing was changed."
+            f"Not items of your mailbox in this operation: {len(missing)} of "
+            f"the ids, the first being '{missing[0]}'. Nothing was changed."
         )
     changed = sorted(item.id for item in items if _changes_item(item, change))
     if not changed:
