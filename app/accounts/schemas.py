@@ -65,6 +65,8 @@ Username = Annotated[
         json_schema_extra={"pattern": USERNAME_PATTERN, "minLength": 2, "maxLength": 64}
     ),
 ]
+
+
 def _check_password(value: str) -> str:
     # The value itself is never put in a message.
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
