@@ -14,30 +14,34 @@ from sqlalchemy import text
 
 from app.accounts.router import router as accounts_router
 from app.accounts.tokens import TokenSigner
+from app.attachments.router import router as attachments_router
+from app.audit.router import router as audit_router
 from app.config import Settings, get_settings
 from app.context import AppContext, Context
 from app.db import create_engine, create_sessionmaker
 from app.docs_page import install_docs
+from app.drafts.router import router as drafts_router
 from app.errors import install_error_handlers, problem_response
 from app.logs import configure_logging
 from app.mailbox.cursors import EventCursorCodec
+from app.mailbox.router import router as mailbox_router
+from app.messages.router import router as messages_router
 from app.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from app.openapi import install_openapi
 from app.operations.router import router as operations_router
 from app.pagination import CursorCodec
 from app.push.hub import Hub
+from app.push.pg_hub import PostgresHub
+from app.push.router import router as push_router
+from app.search.router import router as search_router
 from app.web import install_web
 
 logger = structlog.get_logger(__name__)
 API_PREFIX = "/api/v1"
 
 
-def build_hub(settings: Settings, context: AppContext) -> Hub:
+def build_hub(settings: Settings) -> Hub:
     """Choose the hub: PostgreSQL adds LISTEN/NOTIFY between processes."""
-    try:
-        from app.push.pg_hub import PostgresHub
-    except ImportError:
-        return Hub()
     if settings.is_sqlite:
         return Hub()
     return PostgresHub(settings.effective_database_url)
@@ -46,38 +50,33 @@ def build_hub(settings: Settings, context: AppContext) -> Hub:
 def create_context(settings: Settings) -> AppContext:
     secret = settings.resolved_secret_key()
     engine = create_engine(settings)
-    context = AppContext(
+    return AppContext(
         settings=settings,
         engine=engine,
         sessionmaker=create_sessionmaker(engine),
         signer=TokenSigner(secret, timedelta(minutes=settings.access_token_minutes)),
         cursors=CursorCodec(secret),
         event_cursors=EventCursorCodec(secret),
-        hub=Hub(),
+        hub=build_hub(settings),
     )
-    context.hub = build_hub(settings, context)
-    return context
+
+
+ROUTERS = (
+    accounts_router,
+    operations_router,
+    attachments_router,
+    messages_router,
+    mailbox_router,
+    drafts_router,
+    search_router,
+    audit_router,
+    push_router,
+)
 
 
 def _include_routers(api: APIRouter) -> None:
-    api.include_router(accounts_router)
-    api.include_router(operations_router)
-    for module_name in (
-        "app.attachments.router",
-        "app.messages.router",
-        "app.mailbox.router",
-        "app.drafts.router",
-        "app.search.router",
-        "app.audit.router",
-        "app.push.router",
-    ):
-        try:
-            module = __import__(module_name, fromlist=["router"])
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not module_name.startswith(exc.name):
-                raise
-            continue
-        api.include_router(module.router)
+    for router in ROUTERS:
+        api.include_router(router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
