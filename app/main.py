@@ -123,7 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/readyz", tags=["service"], response_model=None)
     async def readyz(context: Context) -> dict[str, str] | JSONResponse:
-        """Report whether the database answers."""
+        """Report whether the database responds."""
         try:
             async with context.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))

@@ -1,7 +1,7 @@
-"""The OpenAPI document, with the problem-details answers the API really gives.
+"""The OpenAPI document, with the problem-details responses the API returns.
 
 FastAPI documents every 422 as its own `HTTPValidationError` shape, while the
-server answers every error as RFC 9457 problem details. This rewrites the
+server returns every error as RFC 9457 problem details. This rewrites the
 error responses of each operation to `application/problem+json`.
 """
 

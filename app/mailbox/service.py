@@ -105,7 +105,7 @@ async def get_item(
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """What to do to each item: set `read`, move to `folder` (or `restore`)."""
+    """A change for each item: set `read`, move to `folder` (or `restore`)."""
 
     read: bool | None = None
     folder: str | None = None
