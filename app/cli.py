@@ -109,6 +109,9 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         ws_ping_timeout=settings.ws_ping_timeout_seconds,
         # Client frames are small JSON objects; anything larger is not a client.
         ws_max_size=64 * 1024,
+        # Longer than clients' usual idle expiry, so the client closes an idle
+        # connection first and never sends on one the server is closing.
+        timeout_keep_alive=30,
         proxy_headers=False,
     )
     return 0

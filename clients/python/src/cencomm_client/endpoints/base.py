@@ -22,6 +22,12 @@ from cencomm_client.tokens import TokenManager, TokenStore
 
 logger = logging.getLogger("cencomm_client")
 
+# Idle connections are dropped before servers usually close them (uvicorn
+# after 5 seconds by default, cencomm serve after 30). A request sent on a
+# connection the server is closing at that moment fails with a read error,
+# and a POST that failed that way cannot be retried safely.
+KEEPALIVE_SECONDS = 2.0
+
 API_PREFIX = "/api/v1"
 DEFAULT_SERVER = "http://127.0.0.1:8000"
 DEFAULT_PAGE_SIZE = 200
@@ -52,6 +58,7 @@ class BaseClient:
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             transport=transport,
             headers={"Accept": "application/json"},
+            limits=httpx.Limits(keepalive_expiry=KEEPALIVE_SECONDS),
         )
         self.tokens = TokenManager(
             self._refresh_call,
