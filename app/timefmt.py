@@ -1,4 +1,4 @@
-"""RFC 3339 timestamps in UTC with a `Z` suffix, as every API answer uses."""
+"""RFC 3339 timestamps in UTC with a `Z` suffix, as every API response uses."""
 
 from datetime import UTC, datetime
 from typing import Annotated

@@ -1,4 +1,4 @@
-"""The attachment as the upload answer and every message show it."""
+"""The attachment as the upload response and every message show it."""
 
 from pydantic import BaseModel
 

@@ -30,7 +30,7 @@ async def allocate_one_each(
     """Take the next sequence number of each user, in one statement.
 
     On PostgreSQL the rows are locked in id order first, so concurrent sends
-    to overlapping sets of users cannot deadlock.
+    to overlapping sets of users do not deadlock on them.
     """
     if not user_ids:
         return {}

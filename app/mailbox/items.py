@@ -1,4 +1,4 @@
-"""The mailbox item as REST answers and WebSocket events show it."""
+"""The mailbox item as REST responses and WebSocket events show it."""
 
 from __future__ import annotations
 

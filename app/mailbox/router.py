@@ -56,14 +56,15 @@ async def update_item(
     data: ItemPatch,
 ) -> MailboxItemPublic:
     """Mark an item read or unread, or move it to another folder."""
-    item = await service.get_item(session, context, access, item_id)
+    # Raises 404 unless the item is the caller's, before the body is judged.
+    await service.get_item(session, context, access, item_id)
     if data.read is None and data.folder is None:
         raise InvalidInput.single("body", "give read, folder or both")
     kind = await session.scalar(
         select(MailboxItem.kind).where(MailboxItem.id == item_id)
     )
     change = service.Change(read=data.read, folder=data.folder)
-    service.check_single_change(item, kind or "", change)
+    service.check_single_change(kind or "", change)
     await service.change_items(session, context, access, [item_id], change)
     return await service.get_item(session, context, access, item_id)
 

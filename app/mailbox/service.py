@@ -212,7 +212,8 @@ def _update_statement(changed: list[str], seq_of: dict[str, int], change: Change
     )
 
 
-def check_single_change(item: MailboxItemPublic, kind: str, change: Change) -> None:
+def check_single_change(kind: str, change: Change) -> None:
+    """Reject a change that a single item of this kind cannot take."""
     if change.read is False and kind == "sent":
         raise InvalidInput.single(
             "read", "a sent copy is always read; it cannot be marked unread"

@@ -1,4 +1,4 @@
-"""Who may see a message: the one rule every read path asks.
+"""Who may see a message: the one rule every read path uses.
 
 A member sees a message of their operation when they hold a mailbox item of
 it (they sent or received it), when they are the operation's OCU, or when
@@ -17,7 +17,7 @@ from app.operations.access import MemberAccess
 
 
 def visible_condition(access: MemberAccess) -> ColumnElement[bool]:
-    """A condition on `Message` that holds for the messages the caller may see."""
+    """Build a condition on `Message` that holds for the messages the caller may see."""
     in_operation = Message.operation_id == access.operation.id
     if access.role == "ocu":
         return in_operation
@@ -43,7 +43,7 @@ def visible_condition(access: MemberAccess) -> ColumnElement[bool]:
 async def get_visible_message(
     session: AsyncSession, access: MemberAccess, message_id: str
 ) -> Message | None:
-    """Return the message if the caller may see it, else None (never says why)."""
+    """Return the message if the caller may see it, else None (without telling why)."""
     statement = select(Message).where(
         Message.id == message_id, visible_condition(access)
     )

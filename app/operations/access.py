@@ -1,7 +1,7 @@
 """Who may use an operation: membership lookups and the route dependencies.
 
 Every operation-scoped route resolves the operation and the caller's
-membership first, and answers 404 to non-members, so outsiders learn nothing
+membership first, and returns 404 to non-members, so outsiders learn nothing
 of a group, not even whether it exists.
 
 The role checks that do not depend on the request body are dependencies too:

@@ -82,7 +82,7 @@ async def describe(session: AsyncSession, operation: Operation) -> OperationPubl
 async def list_operations(
     session: AsyncSession, cursors: CursorCodec, user: User, page: PageParams
 ) -> tuple[list[OperationPublic], str | None]:
-    """List the caller's operations by code; an admin sees all of them."""
+    """List the caller's operations by code; an admin gets all of them."""
     statement = select(Operation).order_by(Operation.code).limit(page.limit + 1)
     if not user.is_admin:
         statement = statement.join(
